@@ -25,7 +25,9 @@ Result<std::string> StringField(const json& object, const std::string& key) {
 }
 
 Result<std::uint64_t> UintValue(const json& value, const std::string& key) {
-  if (!value.is_number_unsigned()) return Malformed("\"" + key + "\" is not a non-negative integer");
+  const bool non_negative = value.is_number_unsigned() ||
+                            (value.is_number_integer() && value.get<std::int64_t>() >= 0);
+  if (!non_negative) return Malformed("\"" + key + "\" is not a non-negative integer");
   return value.get<std::uint64_t>();
 }
 
