@@ -54,10 +54,10 @@ Result<const json*> ObjectField(const json& object, const std::string& key) {
 
 json UnknownFields(const json& object, std::initializer_list<const char*> known) {
   json unknown = json::object();
-  for (const auto& [key, value] : object.items()) {
-    if (std::find_if(known.begin(), known.end(), [&](const char* k) { return key == k; }) ==
-        known.end())
-      unknown[key] = value;
+  for (const auto& item : object.items()) {
+    const std::string& key = item.key();
+    if (std::none_of(known.begin(), known.end(), [&](const char* name) { return key == name; }))
+      unknown[key] = item.value();
   }
   return unknown;
 }
