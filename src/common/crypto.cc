@@ -57,6 +57,10 @@ const unsigned char* Bytes(std::string_view data) {
   return reinterpret_cast<const unsigned char*>(data.data());
 }
 
+unsigned char* MutableBytes(std::string& data) {
+  return reinterpret_cast<unsigned char*>(data.data());
+}
+
 // Drains OpenSSL's error queue into one line.
 std::string OpenSslErrors() {
   std::string text;
@@ -135,9 +139,7 @@ Result<KeyType> TypeOf(const EVP_PKEY* pkey) {
 Result<std::string> RawEd25519Public(const EVP_PKEY* pkey) {
   std::string raw(kEd25519PublicBytes, '\0');
   std::size_t length = raw.size();
-  if (EVP_PKEY_get_raw_public_key(pkey, reinterpret_cast<unsigned char*>(raw.data()), &length) !=
-          1 ||
-      length != raw.size()) {
+  if (EVP_PKEY_get_raw_public_key(pkey, MutableBytes(raw), &length) != 1 || length != raw.size()) {
     return OpenSslError(CommonErrc::kCrypto, "reading Ed25519 public key");
   }
   return raw;
@@ -179,9 +181,12 @@ EVP_PKEY* GenerateKey(KeyType type) {
   return nullptr;
 }
 
-bool UsePss(EVP_PKEY_CTX* context) {
+// Signing uses a salt as long as the digest; verifying accepts any salt
+// length, as other TUF implementations (securesystemslib) do.
+bool UsePss(EVP_PKEY_CTX* context, bool signing) {
+  const int salt_length = signing ? RSA_PSS_SALTLEN_DIGEST : RSA_PSS_SALTLEN_AUTO;
   return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) > 0 &&
-         EVP_PKEY_CTX_set_rsa_pss_saltlen(context, RSA_PSS_SALTLEN_DIGEST) > 0 &&
+         EVP_PKEY_CTX_set_rsa_pss_saltlen(context, salt_length) > 0 &&
          EVP_PKEY_CTX_set_rsa_mgf1_md(context, EVP_sha256()) > 0;
 }
 
@@ -195,7 +200,8 @@ MdContextPtr StartScheme(DigestInitFn init, KeyType type, EVP_PKEY* pkey) {
   const EVP_MD* digest = type == KeyType::kEd25519 ? nullptr : EVP_sha256();
   EVP_PKEY_CTX* pkey_context = nullptr;
   if (init(context.get(), &pkey_context, digest, nullptr, pkey) != 1) return nullptr;
-  if (type == KeyType::kRsa && !UsePss(pkey_context)) return nullptr;
+  const bool signing = init == EVP_DigestSignInit;
+  if (type == KeyType::kRsa && !UsePss(pkey_context, signing)) return nullptr;
   return context;
 }
 
@@ -370,8 +376,8 @@ Result<std::string> PrivateKey::Sign(std::string_view message) const {
     return OpenSslError(CommonErrc::kCrypto, "starting signature");
   }
   std::string signature(length, '\0');
-  if (EVP_DigestSign(context.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
-                     Bytes(message), message.size()) != 1) {
+  if (EVP_DigestSign(context.get(), MutableBytes(signature), &length, Bytes(message),
+                     message.size()) != 1) {
     return OpenSslError(CommonErrc::kCrypto, "signing");
   }
   signature.resize(length);

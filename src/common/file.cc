@@ -117,10 +117,14 @@ Result<std::string> ReadFile(const fs::path& path, std::uint64_t max_bytes) {
 
 Status WriteFileAtomic(const fs::path& path, std::string_view data, fs::perms perms) {
   // Hidden and uniquely named by mkostemp, created with mode 0600.
-  std::string temp_path =
+  std::string temp_name =
       (FolderOf(path) / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-  const int fd = ::mkostemp(temp_path.data(), O_CLOEXEC);
-  if (fd < 0) return SystemError("creating", temp_path);
+  const int fd = ::mkostemp(temp_name.data(), O_CLOEXEC);
+  if (fd < 0) {
+    const int error_number = errno;
+    return ErrnoError("creating " + temp_name, error_number);
+  }
+  const fs::path temp_path = temp_name;
   Status status = FillTemp(UniqueFd(fd), data, perms, temp_path);
   if (status.ok() && ::rename(temp_path.c_str(), path.c_str()) != 0) {
     status = SystemError("renaming temporary file to", path);

@@ -37,7 +37,8 @@ Repository::Repository(std::string name, MetadataStore& store, Fetcher& fetcher,
 
 Error Repository::Fail(Error error) const { return std::move(error).WithContext(name_); }
 
-Status Repository::Refresh(TimePoint now) {
+Status Repository::Refresh(TimePoint now, TargetsCheck check) {
+  targets_check_ = std::move(check);
   OTTER_TRY(LoadTrustedRoot());
   const Root initial = trusted_->root();
   OTTER_TRY(UpdateRoot(now));
@@ -63,10 +64,10 @@ Status Repository::LoadTrustedRoot() {
 
 Status Repository::UpdateRoot(TimePoint now) {
   for (std::uint32_t rotation = 0; rotation < limits_.max_root_rotations; ++rotation) {
-    const std::uint64_t next = trusted_->root().version + 1;
-    auto bytes = FetchMetadata(MetadataFileName("root", next), limits_.max_root_bytes);
+    const std::string path = MetadataFileName("root", trusted_->root().version + 1);
+    auto bytes = fetcher_.Fetch(path, limits_.max_root_bytes);
     if (!bytes && bytes.error().Is(CommonErrc::kNotFound)) break;
-    if (!bytes) return std::move(bytes).error();
+    if (!bytes) return FetchError(path, limits_.max_root_bytes, bytes.error());
     auto accepted = trusted_->UpdateRoot(std::move(bytes).value());
     if (!accepted) return Fail(std::move(accepted).error());
     OTTER_TRY(Persist("root"));
@@ -105,7 +106,8 @@ Status Repository::UpdateTargets(const std::string& role, const std::string& del
   OTTER_ASSIGN(auto stored, store_.Load(role));
   if (stored) {
     auto version = StoredVersion(*stored);
-    if (trusted_->UpdateTargets(std::move(*stored), now, role, delegator).ok()) return Ok();
+    if (trusted_->UpdateTargets(std::move(*stored), now, role, delegator).ok())
+      return AcceptTargets(role);
     if (version) trusted_->SetTargetsBaseline(role, *version);
   }
   const auto& meta = trusted_->snapshot()->meta;
@@ -119,14 +121,25 @@ Status Repository::UpdateTargets(const std::string& role, const std::string& del
                              entry->second.length.value_or(limits_.max_targets_bytes)));
   auto accepted = trusted_->UpdateTargets(std::move(bytes), now, role, delegator);
   if (!accepted) return Fail(std::move(accepted).error());
+  OTTER_TRY(AcceptTargets(role));
   return Persist(role);
+}
+
+Status Repository::AcceptTargets(const std::string& role) {
+  if (role != "targets" || !targets_check_) return Ok();
+  auto checked = targets_check_(*trusted_->targets());
+  if (!checked) return Fail(std::move(checked).error());
+  return Ok();
 }
 
 Result<std::string> Repository::FetchMetadata(const std::string& path, std::uint64_t max_bytes) {
   auto bytes = fetcher_.Fetch(path, max_bytes);
   if (bytes) return bytes;
-  const Error& error = bytes.error();
-  if (error.Is(CommonErrc::kNotFound)) return Fail(error.WithContext("fetching " + path));
+  return FetchError(path, max_bytes, bytes.error());
+}
+
+Error Repository::FetchError(const std::string& path, std::uint64_t max_bytes,
+                             const Error& error) const {
   if (error.Is(CommonErrc::kTooLarge))
     return Fail(MakeError(UptaneErrc::kEndlessData,
                           "fetching " + path + ": more than " + std::to_string(max_bytes) + " bytes"));

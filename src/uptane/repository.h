@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -30,10 +31,14 @@ class Repository {
   Repository(std::string name, MetadataStore& store, Fetcher& fetcher,
              RepositoryLimits limits = {});
 
+  // Checks verified top-level targets before they are trusted and stored
+  // (the Uptane Director-only checks).
+  using TargetsCheck = std::function<Status(const Targets&)>;
+
   // Top-level refresh at the reference time `now`: root rotation, timestamp,
-  // snapshot, targets. On failure the persisted state is unchanged except
-  // for roots accepted before the failure.
-  Status Refresh(TimePoint now);
+  // snapshot, targets. A file that fails a check (or `check`, for targets)
+  // is never stored; files accepted before the failure stay stored.
+  Status Refresh(TimePoint now, TargetsCheck check = {});
 
   // After Refresh: the trusted top-level targets.
   const Targets& targets() const;
@@ -52,7 +57,9 @@ class Repository {
   Status UpdateTimestamp(TimePoint now);
   Status UpdateSnapshot(TimePoint now);
   Status UpdateTargets(const std::string& role, const std::string& delegator, TimePoint now);
+  Status AcceptTargets(const std::string& role);
   Result<std::string> FetchMetadata(const std::string& path, std::uint64_t max_bytes);
+  Error FetchError(const std::string& path, std::uint64_t max_bytes, const Error& error) const;
   Status Persist(const std::string& role);
   Error Fail(Error error) const;
 
@@ -61,6 +68,7 @@ class Repository {
   Fetcher& fetcher_;
   RepositoryLimits limits_;
   std::optional<TrustedSet> trusted_;
+  TargetsCheck targets_check_;
 };
 
 }  // namespace otter::uptane

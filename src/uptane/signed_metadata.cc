@@ -65,9 +65,14 @@ Result<SignedMetadata> SignMetadata(const json& signed_part, const std::vector<c
     OTTER_ASSIGN(std::string signature, key->Sign(message));
     signatures.push_back({{"keyid", key->KeyId()}, {"sig", HexEncode(signature)}});
   }
+  // The envelope is compact JSON with sorted keys: deterministic, and valid
+  // JSON even where canonical JSON would leave control characters raw (PEM).
   json document = {{"signed", signed_part}, {"signatures", signatures}};
-  OTTER_ASSIGN(std::string bytes, CanonicalJson(document));
-  return SignedMetadata::Parse(std::move(bytes));
+  try {
+    return SignedMetadata::Parse(document.dump());
+  } catch (const json::exception& error) {
+    return Malformed(std::string("cannot serialise: ") + error.what());
+  }
 }
 
 Status VerifySignatures(const SignedMetadata& metadata, const KeyMap& keys, const RoleKeys& role,

@@ -81,7 +81,9 @@ Result<CommonFields> ParseCommon(const json& signed_part, const std::string& typ
   OTTER_ASSIGN(common.version, UintField(signed_part, "version"));
   if (common.version == 0) return Malformed("version must be at least 1");
   OTTER_ASSIGN(std::string expires, StringField(signed_part, "expires"));
-  OTTER_ASSIGN_CONTEXT(common.expires, ParseTime(expires), "expires");
+  auto expires_time = ParseTime(expires);
+  if (!expires_time) return Malformed("expires: " + expires_time.error().message());
+  common.expires = *expires_time;
   OTTER_ASSIGN(common.spec_version, StringField(signed_part, "spec_version"));
   if (!common.spec_version.starts_with("1.") && common.spec_version != "1")
     return Malformed("unsupported spec_version \"" + common.spec_version + "\"");

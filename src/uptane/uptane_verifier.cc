@@ -106,9 +106,10 @@ std::vector<std::pair<std::string, const TargetFile*>> UptaneVerifier::NewTarget
 
 Result<VerifiedUpdates> UptaneVerifier::Verify(TimePoint now,
                                                const std::map<std::string, InstalledImage>& installed) {
-  OTTER_TRY(director_.Refresh(now));
+  OTTER_TRY(director_.Refresh(now, [this](const Targets& targets) {
+    return CheckDirectorTargets(targets, device_);
+  }));
   const Targets& director_targets = director_.targets();
-  OTTER_TRY_CONTEXT(CheckDirectorTargets(director_targets, device_), "director");
   VerifiedUpdates result;
   result.correlation_id = StringOr(director_targets.custom, "correlationId");
   const auto fresh = NewTargets(director_targets, installed);
