@@ -34,7 +34,15 @@ struct Transfer {
   std::uint64_t received = 0;
   bool too_large = false;
   std::optional<Error> sink_error;
+  CURL* curl = nullptr;
+  bool success_body_only = false;  // streaming: an error page is not the body
 };
+
+bool IsSuccess(CURL* curl) {
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  return status >= 200 && status < 300;
+}
 
 // Sets curl options, keeping the first failure. Values go through C
 // varargs, so each must have exactly the type curl expects for the option.
@@ -65,6 +73,7 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
     transfer.too_large = true;
     return 0;  // anything but `length` aborts the transfer
   }
+  if (transfer.success_body_only && !IsSuccess(transfer.curl)) return length;
   Status status = transfer.sink(std::string_view(data, length));
   if (status.ok()) return length;
   transfer.sink_error = std::move(status).error();
@@ -159,7 +168,8 @@ struct HttpClient::Impl {
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
-  Result<long> Perform(const HttpRequest& request, const BodySink& sink, Headers& headers);
+  Result<long> Perform(const HttpRequest& request, const BodySink& sink, Headers& headers,
+                       bool success_body_only);
   CURLcode Configure(const HttpRequest& request, Transfer& transfer, curl_slist* header_list,
                      const std::string& range);
   Error TransportError(const HttpRequest& request, CURLcode code) const;
@@ -202,7 +212,7 @@ Error HttpClient::Impl::TransportError(const HttpRequest& request, CURLcode code
 }
 
 Result<long> HttpClient::Impl::Perform(const HttpRequest& request, const BodySink& sink,
-                                       Headers& headers) {
+                                       Headers& headers, bool success_body_only) {
   const std::string context = request.method + " " + request.url;
   if (curl == nullptr) {
     return MakeError(CommonErrc::kNetwork, context + ": curl_easy_init failed");
@@ -213,6 +223,8 @@ Result<long> HttpClient::Impl::Perform(const HttpRequest& request, const BodySin
   curl_easy_reset(curl);  // keeps the open connections
   error_text[0] = '\0';
   Transfer transfer{request.max_response_bytes, sink, headers};
+  transfer.curl = curl;
+  transfer.success_body_only = success_body_only;
   const HeaderList header_list = BuildHeaders(request);
   const std::string range =
       request.range_start > 0 ? std::to_string(request.range_start) + "-" : "";
@@ -241,13 +253,13 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     response.body.append(chunk);
     return Ok();
   };
-  OTTER_ASSIGN(response.status, impl_->Perform(request, append, response.headers));
+  OTTER_ASSIGN(response.status, impl_->Perform(request, append, response.headers, false));
   return response;
 }
 
 Result<long> HttpClient::SendStreaming(const HttpRequest& request, const BodySink& sink) {
   Headers ignored;
-  return impl_->Perform(request, sink, ignored);
+  return impl_->Perform(request, sink, ignored, /*success_body_only=*/true);
 }
 
 Result<HttpResponse> HttpClient::Get(const std::string& url, std::uint64_t max_bytes) {

@@ -58,6 +58,7 @@ class HttpClient {
   // over max_response_bytes (kTooLarge) are errors.
   Result<HttpResponse> Send(const HttpRequest& request);
   // Streams the body to `sink` instead of collecting it; returns the status.
+  // Only a 2xx body reaches the sink: an error page is read and dropped.
   Result<long> SendStreaming(const HttpRequest& request, const BodySink& sink);
 
   Result<HttpResponse> Get(const std::string& url, std::uint64_t max_bytes);

@@ -409,6 +409,18 @@ TEST_F(HttpClientTest, StreamsChunksToTheSink) {
   EXPECT_GT(chunks, 1);
 }
 
+TEST_F(HttpClientTest, StreamingPassesNoErrorPageToTheSink) {
+  HttpClient client;
+  std::string received;
+  const auto status = client.SendStreaming(Request("GET", "/missing"), [&](std::string_view chunk) {
+    received.append(chunk);
+    return Ok();
+  });
+  ASSERT_TRUE(status.ok()) << status.error().message();
+  EXPECT_EQ(*status, 404);
+  EXPECT_TRUE(received.empty()) << received;
+}
+
 TEST_F(HttpClientTest, SinkErrorAbortsTheTransfer) {
   HttpClient client;
   std::size_t received = 0;
