@@ -103,28 +103,29 @@ inline Status Ok() { return Status(); }
 
 // OTTER_TRY(expr): returns the error of a failed Status/Result from the
 // enclosing function.
-#define OTTER_TRY(expr)                                      \
-  do {                                                       \
-    auto&& otter_try_result = (expr);                        \
-    if (!otter_try_result.ok())                              \
-      return std::move(otter_try_result).error();            \
+#define OTTER_TRY(expr) OTTER_TRY_IMPL(OTTER_CONCAT(otter_try_, __COUNTER__), expr)
+#define OTTER_TRY_IMPL(tmp, expr)                  \
+  do {                                             \
+    auto&& tmp = (expr);                           \
+    if (!tmp.ok()) return std::move(tmp).error();  \
   } while (false)
 
 // OTTER_TRY_CONTEXT(expr, context): the same, with context prepended.
-#define OTTER_TRY_CONTEXT(expr, context)                                \
-  do {                                                                  \
-    auto&& otter_try_result = (expr);                                   \
-    if (!otter_try_result.ok())                                         \
-      return std::move(otter_try_result).error().WithContext(context); \
+#define OTTER_TRY_CONTEXT(expr, context) \
+  OTTER_TRY_CONTEXT_IMPL(OTTER_CONCAT(otter_try_, __COUNTER__), expr, context)
+#define OTTER_TRY_CONTEXT_IMPL(tmp, expr, context)                       \
+  do {                                                                   \
+    auto&& tmp = (expr);                                                 \
+    if (!tmp.ok()) return std::move(tmp).error().WithContext(context);   \
   } while (false)
 
 // OTTER_ASSIGN(lhs, expr): evaluates a Result, returns its error, or
 // assigns its value: OTTER_ASSIGN(auto key, LoadKey(path));
 #define OTTER_ASSIGN(lhs, expr) \
-  OTTER_ASSIGN_IMPL(OTTER_CONCAT(otter_result_, __LINE__), lhs, expr, "")
+  OTTER_ASSIGN_IMPL(OTTER_CONCAT(otter_result_, __COUNTER__), lhs, expr, "")
 
 #define OTTER_ASSIGN_CONTEXT(lhs, expr, context) \
-  OTTER_ASSIGN_IMPL(OTTER_CONCAT(otter_result_, __LINE__), lhs, expr, context)
+  OTTER_ASSIGN_IMPL(OTTER_CONCAT(otter_result_, __COUNTER__), lhs, expr, context)
 
 #define OTTER_ASSIGN_IMPL(tmp, lhs, expr, context)                \
   auto tmp = (expr);                                             \

@@ -22,6 +22,15 @@ struct RepositoryLimits {
   std::uint64_t max_targets_bytes = 8 * 1024 * 1024;   // when snapshot gives no length
   std::uint32_t max_root_rotations = 256;
   std::uint32_t max_delegations = 32;  // roles visited in one target search
+
+  // The Director serves one device's small documents: tens of KiB at most.
+  static RepositoryLimits ForDirector() {
+    RepositoryLimits limits;
+    limits.max_root_bytes = 64 * 1024;
+    limits.max_snapshot_bytes = 64 * 1024;
+    limits.max_targets_bytes = 64 * 1024;
+    return limits;
+  }
 };
 
 class Repository {

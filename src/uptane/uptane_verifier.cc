@@ -4,6 +4,7 @@
 #include <set>
 
 #include "uptane/errors.h"
+#include "uptane/image_verifier.h"
 
 namespace otter::uptane {
 namespace {
@@ -77,6 +78,7 @@ Status CheckImageMatch(const TargetFile& director_target, const TargetFile& imag
   if (director_target.length != image_target.length)
     return MakeError(UptaneErrc::kTargetMismatch, name + ": length differs");
   OTTER_TRY(CheckSameHashes(director_target, image_target));
+  OTTER_TRY(ImageVerifier::Create(image_target));  // every hash must be checkable
   const auto& hardware_ids = image_target.custom.hardware_ids;
   if (std::find(hardware_ids.begin(), hardware_ids.end(), hardware_id) == hardware_ids.end())
     return MakeError(UptaneErrc::kTargetMismatch,

@@ -51,8 +51,8 @@ struct VerifiedUpdates {
 Status CheckDirectorTargets(const Targets& director_targets, const DeviceIdentity& device);
 
 // The Director target for an ECU against the Image repository's entry of the
-// same name: length, every hash, hardware id in hardwareIds, equal
-// releaseCounter not below the installed one.
+// same name: length, every hash (each of a kind this client can check),
+// hardware id in hardwareIds, equal releaseCounter not below the installed one.
 Status CheckImageMatch(const TargetFile& director_target, const TargetFile& image_target,
                        const std::string& hardware_id, const InstalledImage* installed);
 

@@ -24,7 +24,7 @@ namespace http = beast::http;
 using asio::ip::tcp;
 using RawRequest = http::request<http::string_body>;
 
-constexpr std::size_t kEndlessChunk = 16 * 1024;
+constexpr std::size_t kEndlessChunk = std::size_t{16} * 1024;
 
 std::string ToString(beast::string_view view) { return std::string(view.data(), view.size()); }
 
@@ -88,7 +88,7 @@ asio::awaitable<void> WriteBody(tcp::socket& socket, std::string_view body,
 
 // Ends with an exception once the client hangs up.
 asio::awaitable<void> WriteEndless(tcp::socket& socket) {
-  const std::string chunk(kEndlessChunk, 'x');
+  std::string chunk(kEndlessChunk, 'x');
   for (;;) co_await Write(socket, chunk);
 }
 
@@ -212,7 +212,7 @@ asio::awaitable<void> HttpTestServer::Impl::Send(tcp::socket& socket,
                                                  const HttpTestRequest& request,
                                                  const HttpTestResponse& response,
                                                  const HttpFault& fault, bool close) {
-  const std::string head = Head(response, fault, close);
+  std::string head = Head(response, fault, close);
   co_await Write(socket, head);
   if (request.method == "HEAD") co_return;
   if (fault.endless) {
@@ -221,7 +221,7 @@ asio::awaitable<void> HttpTestServer::Impl::Send(tcp::socket& socket,
   }
   std::string_view body = response.body;
   co_await WriteBody(socket, body.substr(0, fault.truncate_after.value_or(body.size())), fault);
-  const std::string extra(fault.extra_bytes, 'x');
+  std::string extra(fault.extra_bytes, 'x');
   if (!extra.empty()) co_await Write(socket, extra);
 }
 

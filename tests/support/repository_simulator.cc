@@ -256,6 +256,7 @@ std::string SimulatedRepository::SignedBytes(const std::string& role,
                                              const std::vector<PrivateKey>& keys,
                                              const JsonEdit& edit) const {
   std::vector<const PrivateKey*> key_pointers;
+  key_pointers.reserve(keys.size());
   for (const auto& key : keys) key_pointers.push_back(&key);
   json signed_part = ModelJson(role);
   if (edit) edit(signed_part);

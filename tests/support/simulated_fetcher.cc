@@ -81,7 +81,7 @@ Status SimulatedFetcher::ServeBytes(const std::string& path, std::string_view by
 
 Status SimulatedFetcher::ServeEndlessStream(const std::string& path, std::uint64_t max_bytes,
                                             const BodySink& sink) {
-  const std::string chunk(chunk_size_, 'x');
+  std::string chunk(chunk_size_, 'x');
   std::uint64_t delivered = 0;
   while (delivered < kEndlessSafetyLimit) {
     OTTER_TRY(Deliver(path, chunk, max_bytes, delivered, sink));

@@ -231,7 +231,9 @@ TEST_P(BadSigningTest, Case21_BadlySignedRoleIsRefused) {
   ExpectRefused(RunCycle(), UptaneErrc::kBadSignature);
   const auto after = std::get<0>(GetParam()) == "director" ? DirectorState() : ImageState();
   for (const auto& [stored_role, bytes] : after) {
-    if (before.contains(stored_role)) EXPECT_EQ(bytes, before.at(stored_role)) << stored_role;
+    if (before.contains(stored_role)) {
+      EXPECT_EQ(bytes, before.at(stored_role)) << stored_role;
+    }
   }
   EXPECT_FALSE(after.contains(role) && !before.contains(role)) << role << " was stored";
 }

@@ -204,7 +204,7 @@ TEST(SimulatedRepositoryTest, AddDelegationSignsTheRoleAndListsItInSnapshot) {
   EXPECT_EQ(SignerIds(repo.files().at("1.role1.json")), std::set<std::string>{keyid});
 }
 
-TEST(MetadataTamperTest, EditsKeepTheSignaturesAndCanonicalForm) {
+TEST(SimulatorTamperTest, EditsKeepTheSignaturesAndCanonicalForm) {
   SimulatedRepository repo;
   const std::string original = repo.files().at("timestamp.json");
   const std::string edited =
@@ -342,7 +342,10 @@ TEST_P(SimulatedRepositoryKeyTypeTest, PublishedRepositoryRefreshes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllKeyTypes, SimulatedRepositoryKeyTypeTest,
-                         ::testing::Values(KeyType::kEd25519, KeyType::kEcdsaP256, KeyType::kRsa));
+                         ::testing::Values(KeyType::kEd25519, KeyType::kEcdsaP256, KeyType::kRsa),
+                         [](const auto& instance) {
+                           return std::string(KeyTypeName(instance.param));
+                         });
 
 TEST_F(SimulatedRepositoryClientTest, RefreshRequestsEachFileOnce) {
   ASSERT_TRUE(Refresh().ok());

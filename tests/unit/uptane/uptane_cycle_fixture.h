@@ -42,7 +42,7 @@ class UptaneCycleTest : public ::testing::Test {
 
   // New Repository objects over the same stores: what a restarted agent has.
   void Rebuild() {
-    director_repo_.emplace("director", director_store_, director_fetcher_, limits_);
+    director_repo_.emplace("director", director_store_, director_fetcher_, director_limits_);
     image_repo_.emplace("image", image_store_, image_fetcher_, limits_);
   }
 
@@ -106,6 +106,7 @@ class UptaneCycleTest : public ::testing::Test {
   uptane::MemoryMetadataStore image_store_;
   uptane::MemoryMetadataStore director_store_;
   uptane::RepositoryLimits limits_;
+  uptane::RepositoryLimits director_limits_ = uptane::RepositoryLimits::ForDirector();
   std::optional<uptane::Repository> director_repo_;
   std::optional<uptane::Repository> image_repo_;
   std::map<std::string, uptane::InstalledImage> installed_;
