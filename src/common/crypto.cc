@@ -17,6 +17,7 @@
 #include "common/file.h"
 #include "common/hash.h"
 #include "common/hex.h"
+#include "common/openssl_errors.h"
 
 namespace otter {
 
@@ -59,18 +60,6 @@ const unsigned char* Bytes(std::string_view data) {
 
 unsigned char* MutableBytes(std::string& data) {
   return reinterpret_cast<unsigned char*>(data.data());
-}
-
-// Drains OpenSSL's error queue into one line.
-std::string OpenSslErrors() {
-  std::string text;
-  while (const unsigned long code = ERR_get_error()) {
-    char line[256];
-    ERR_error_string_n(code, line, sizeof(line));
-    if (!text.empty()) text += "; ";
-    text += line;
-  }
-  return text.empty() ? "unknown OpenSSL error" : text;
 }
 
 Error OpenSslError(CommonErrc code, const std::string& what) {

@@ -49,17 +49,6 @@ void FreeCertificateStack(STACK_OF(X509) * stack) { sk_X509_pop_free(stack, X509
 
 }  // namespace internal
 
-std::string OpenSslErrors() {
-  std::string text;
-  while (const unsigned long code = ERR_get_error()) {
-    char line[256];
-    ERR_error_string_n(code, line, sizeof(line));
-    if (!text.empty()) text += "; ";
-    text += line;
-  }
-  return text.empty() ? "unknown OpenSSL error" : text;
-}
-
 Error OpenSslError(X509Errc code, std::string_view what) {
   return MakeError(code, std::string(what) + ": " + OpenSslErrors());
 }

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "common/crypto.h"
+#include "common/openssl_errors.h"
 #include "common/result.h"
 #include "x509/errors.h"
 #include "x509/x509.h"
@@ -72,8 +73,6 @@ struct CertificateAccess {
 // Inputs larger than this are refused before OpenSSL sees them.
 inline constexpr std::size_t kMaxInputBytes = 1024 * 1024;
 
-// Drains OpenSSL's error queue into one line.
-std::string OpenSslErrors();
 // "`what`: <OpenSSL errors>".
 Error OpenSslError(X509Errc code, std::string_view what);
 
