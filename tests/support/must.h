@@ -13,12 +13,12 @@
 namespace otter::testing {
 
 template <typename T>
-T Must(Result<T> result, std::string_view what) {
+T Must(Result<T> result, std::string_view what = "unexpected failure") {
   if (!result) throw std::runtime_error(std::string(what) + ": " + result.error().message());
   return std::move(result).value();
 }
 
-inline void MustOk(const Status& status, std::string_view what) {
+inline void MustOk(const Status& status, std::string_view what = "unexpected failure") {
   if (!status) throw std::runtime_error(std::string(what) + ": " + status.error().message());
 }
 
