@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <mutex>
 #include <optional>
@@ -35,7 +36,9 @@ struct Transfer {
   bool too_large = false;
   std::optional<Error> sink_error;
   CURL* curl = nullptr;
-  bool success_body_only = false;  // streaming: an error page is not the body
+  bool success_body_only = false;      // streaming: an error page is not the body
+  const BodySource* source = nullptr;  // a streamed request body
+  std::optional<Error> source_error;
 };
 
 bool IsSuccess(CURL* curl) {
@@ -78,6 +81,14 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) 
   if (status.ok()) return length;
   transfer.sink_error = std::move(status).error();
   return 0;
+}
+
+std::size_t OnReadBody(char* buffer, std::size_t size, std::size_t count, void* user) {
+  auto& transfer = *static_cast<Transfer*>(user);
+  Result<std::size_t> produced = (*transfer.source)(buffer, size * count);
+  if (produced.ok()) return std::min(*produced, size * count);
+  transfer.source_error = std::move(produced).error();
+  return CURL_READFUNC_ABORT;
 }
 
 std::string_view Trim(std::string_view text) {
@@ -130,6 +141,7 @@ HeaderList BuildHeaders(const HttpRequest& request) {
   // curl would otherwise invent for a body.
   append("Expect:");
   if (!HasHeader(request, "content-type")) append("Content-Type:");
+  if (request.body_source && !request.body_size) append("Transfer-Encoding: chunked");
   for (const auto& [name, value] : request.headers) {
     append(value.empty() ? name + ";" : name + ": " + value);
   }
@@ -141,7 +153,22 @@ bool IsKnownMethod(const std::string& method) {
          method == "DELETE" || method == "PATCH";
 }
 
-void SetMethod(CurlOptions& options, const HttpRequest& request) {
+// A body from request.body_source: curl pulls it through OnReadBody.
+void SetStreamedBody(CurlOptions& options, const HttpRequest& request, Transfer& transfer) {
+  const curl_off_t size =
+      request.body_size ? static_cast<curl_off_t>(*request.body_size) : curl_off_t{-1};
+  options.Set(CURLOPT_UPLOAD, 1L)
+      .Set(CURLOPT_INFILESIZE_LARGE, size)
+      .Set(CURLOPT_READFUNCTION, &OnReadBody)
+      .Set(CURLOPT_READDATA, static_cast<void*>(&transfer))
+      .Set(CURLOPT_CUSTOMREQUEST, request.method.c_str());
+}
+
+void SetMethod(CurlOptions& options, const HttpRequest& request, Transfer& transfer) {
+  if (request.body_source) {
+    SetStreamedBody(options, request, transfer);
+    return;
+  }
   if (request.method == "GET") {
     options.Set(CURLOPT_HTTPGET, 1L);
     return;
@@ -201,7 +228,7 @@ CURLcode HttpClient::Impl::Configure(const HttpRequest& request, Transfer& trans
       .Set(CURLOPT_WRITEDATA, static_cast<void*>(&transfer))
       .Set(CURLOPT_HEADERFUNCTION, &OnHeader)
       .Set(CURLOPT_HEADERDATA, static_cast<void*>(&transfer));
-  SetMethod(set, request);
+  SetMethod(set, request, transfer);
   return set.result();
 }
 
@@ -224,6 +251,7 @@ Result<long> HttpClient::Impl::Perform(const HttpRequest& request, const BodySin
   error_text[0] = '\0';
   Transfer transfer{request.max_response_bytes, sink, headers};
   transfer.curl = curl;
+  if (request.body_source) transfer.source = &request.body_source;
   transfer.success_body_only = success_body_only;
   const HeaderList header_list = BuildHeaders(request);
   const std::string range =
@@ -236,6 +264,7 @@ Result<long> HttpClient::Impl::Perform(const HttpRequest& request, const BodySin
                                                 " bytes");
   }
   if (transfer.sink_error) return std::move(*transfer.sink_error);
+  if (transfer.source_error) return std::move(*transfer.source_error);
   if (code != CURLE_OK) return TransportError(request, code);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

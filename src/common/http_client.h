@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,10 +36,19 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // lowercase names
 };
 
+// Produces a request body piece by piece: fills `buffer` with up to `size`
+// bytes and returns how many it wrote, 0 at the end of the body. An error
+// aborts the transfer and is what Send returns.
+using BodySource = std::function<Result<std::size_t>(char* buffer, std::size_t size)>;
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
   std::string body;
+  // When set, the body is read from here instead of `body`: exactly
+  // `body_size` bytes, or sent chunked when body_size is unset.
+  BodySource body_source;
+  std::optional<std::uint64_t> body_size;
   std::map<std::string, std::string> headers;
   std::uint64_t max_response_bytes = 64 * 1024 * 1024;
   std::uint64_t range_start = 0;  // > 0: sends "Range: bytes=N-"
