@@ -29,7 +29,7 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 // read and dropped for this long, up to this much, so that closing does not
 // reset the connection before the client has read the answer.
 constexpr auto kLingerTimeout = std::chrono::seconds(1);
-constexpr std::size_t kLingerBytes = 1024 * 1024;
+constexpr std::size_t kLingerBytes = 8 * 1024 * 1024;
 
 auto Redirect(ErrorCode& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 

@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   app.add_option("--target-name", options.target_names, "target to download (repeatable)");
   app.add_option("--target-base-url", options.target_base_url, "targets base URL");
   app.add_option("--target-dir", options.target_dir, "where downloaded targets go");
+  app.add_option("--ca-file", options.tls.ca_file, "CA to verify an HTTPS server (PEM)");
+  app.add_option("--client-cert", options.tls.cert_file, "client certificate for mTLS (PEM)");
+  app.add_option("--client-key", options.tls.key_file, "client key for mTLS (PEM)");
   app.add_option("--time", time_option,
                  "reference time YYYY-MM-DDTHH:MM:SSZ (else $OTTER_TIME, $FAKETIME, the clock)");
   std::string trusted_root;
@@ -45,8 +48,10 @@ int main(int argc, char** argv) {
   if (options.metadata_url.empty()) return Report(otter::Error({}, "--metadata-url is required"));
   if (refresh->parsed()) return Report(otter::tuf_client::Refresh(options));
   if (download->parsed()) {
-    if (options.target_names.empty() || options.target_base_url.empty() || options.target_dir.empty())
-      return Report(otter::Error({}, "download needs --target-name, --target-base-url, --target-dir"));
+    if (options.target_names.empty() || options.target_base_url.empty() ||
+        options.target_dir.empty())
+      return Report(
+          otter::Error({}, "download needs --target-name, --target-base-url, --target-dir"));
     return Report(otter::tuf_client::Download(options));
   }
   return 1;

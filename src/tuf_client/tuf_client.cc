@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 // A repository client with its own HTTP client and store.
 struct Session {
   explicit Session(const Options& options)
-      : store(options.metadata_dir),
+      : http(HttpClientOptions{.tls = options.tls}),
+        store(options.metadata_dir),
         fetcher(http, options.metadata_url),
         repository("repository", store, fetcher) {}
 

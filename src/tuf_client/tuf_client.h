@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/http_client.h"
 #include "common/result.h"
 #include "common/time.h"
 
@@ -18,6 +19,9 @@ struct Options {
   std::string target_base_url;
   std::filesystem::path target_dir;
   TimePoint now;
+  // HTTPS: the CA to trust, and a client certificate for mTLS (otter-server's
+  // device gateway). Empty: the system's CAs, no client certificate.
+  TlsOptions tls;
 };
 
 // Copies the trusted root into the metadata folder (no network).
